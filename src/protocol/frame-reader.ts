@@ -17,7 +17,7 @@ export class FrameReader {
 
   /** Bytes received but not yet returned as part of a frame. */
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.buffered + (this.expected >= 0 ? HEADER_SIZE : 0);
   }
 
   /** Adds received bytes and returns every frame they complete, in order. */
@@ -43,9 +43,9 @@ export class FrameReader {
   }
 
   private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
     this.buffered -= n;
     const head = this.chunks[this.first];
-    if (n === 0) return Buffer.alloc(0);
     if (head.length - this.offset >= n) {
       const view = head.subarray(this.offset, this.offset + n);
       this.advance(n);

@@ -189,7 +189,7 @@ export class RunnerConnection {
   }
 
   private logFailure(log: Logger, failure: CallFailure): void {
-    const fields = { err_code: errCodeName(failure.errCode), problem: failure.message };
+    const fields = { err_code: errCodeName(failure.errCode), problem: failure.message, ...(failure.filter ? { filter: failure.filter } : {}) };
     if (failure.errCode === ErrCode.SERVICE_UNAVAILABLE) log.error({ ...fields, err: failure.cause }, 'call failed');
     else if (failure.errCode === ErrCode.CONF_TOKEN_NOT_FOUND) log.info(fields, 'unknown conf token: APISIX will prepare again');
     else log.warn(fields, 'bad request from APISIX');

@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { HttpReqCallReply, HttpRespCallReply, TextPair } from '../protocol';
 import { callLogger } from '../log/fields';
-import { unavailable } from './call-failure';
+import { CallFailure, unavailable } from './call-failure';
 import type { FilterRequest, FilterResponse, RequestAction, ResponseAction } from './filter-contract';
 import type { PreparedFilter } from './prepared-conf';
 
@@ -18,12 +18,12 @@ function bytes(body: Buffer | string | undefined, filter: string): Uint8Array | 
   if (body === undefined) return undefined;
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (body instanceof Uint8Array) return body;
-  throw unavailable(`filter "${filter}" returned a body that is neither a string nor a Buffer`);
+  throw unavailable(`filter "${filter}" returned a body that is neither a string nor a Buffer`, undefined, filter);
 }
 
 function status(value: number | undefined, filter: string): number {
   const s = value ?? 0;
-  if (!Number.isInteger(s) || s < 0 || s > 65535) throw unavailable(`filter "${filter}" returned an invalid status ${String(value)}`);
+  if (!Number.isInteger(s) || s < 0 || s > 65535) throw unavailable(`filter "${filter}" returned an invalid status ${String(value)}`, undefined, filter);
   return s;
 }
 
@@ -32,7 +32,8 @@ async function invoke<T>(p: PreparedFilter, log: Logger, run: (log: Logger) => P
   try {
     return await run(flog);
   } catch (e) {
-    throw unavailable(`filter "${p.name}" failed: ${(e as Error)?.message ?? String(e)}`, e);
+    if (e instanceof CallFailure) throw e;
+    throw unavailable(`filter "${p.name}" failed: ${(e as Error)?.message ?? String(e)}`, e, p.name);
   }
 }
 
@@ -50,7 +51,7 @@ export async function runRequestFilters(filters: readonly PreparedFilter[], req:
     if (action.kind === 'stop') {
       return { kind: 'stop', status: status(action.status, p.name), headers: action.headers, body: bytes(action.body, p.name) };
     }
-    if (action.kind !== 'rewrite') throw unavailable(`filter "${p.name}" returned an unknown action`);
+    if (action.kind !== 'rewrite') throw unavailable(`filter "${p.name}" returned an unknown action`, undefined, p.name);
     rewritten = true;
     if (action.path !== undefined) path = action.path;
     if (action.body !== undefined) body = bytes(action.body, p.name);
@@ -67,7 +68,7 @@ export async function runResponseFilters(filters: readonly PreparedFilter[], res
     if (!p.filter.onResponse) continue;
     const action: ResponseAction | undefined = await invoke(p, log, (flog) => p.filter.onResponse?.(p.conf, res, { log: flog }));
     if (!action || action.kind === 'continue') continue;
-    if (action.kind !== 'replace') throw unavailable(`filter "${p.name}" returned an unknown action`);
+    if (action.kind !== 'replace') throw unavailable(`filter "${p.name}" returned an unknown action`, undefined, p.name);
     return { status: status(action.status, p.name), headers: action.headers, body: bytes(action.body, p.name) };
   }
   return {};
