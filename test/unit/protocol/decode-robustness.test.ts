@@ -20,7 +20,7 @@ function onlyDecodeErrors(payload: Uint8Array): void {
     try {
       decode(payload);
     } catch (e) {
-      if (!(e instanceof DecodeError)) throw new Error(`${decode.name} threw ${(e as Error).name}: ${(e as Error).message}`);
+      if (!(e instanceof DecodeError)) throw new Error(`${decode.name} threw ${(e as Error).name}: ${(e as Error).message}`, { cause: e });
     }
   }
 }
