@@ -31,7 +31,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),
-      bindings: (bindings) => sanitizer.value(bindings) as Record<string, unknown>,
     },
     hooks: {
       logMethod(args, method) {
@@ -41,5 +40,12 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       },
     },
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  const logger = opts.destination ? pino(options, opts.destination) : pino(options);
+  // pino does not run formatters on child bindings; children inherit this method (prototype chain),
+  // so grandchildren are covered too.
+  const origChild = logger.child as unknown as (this: unknown, b: pino.Bindings, o?: pino.ChildLoggerOptions) => Logger;
+  logger.child = function sanitizedChild(this: unknown, bindings: pino.Bindings, childOpts?: pino.ChildLoggerOptions) {
+    return origChild.call(this, sanitizer.value(bindings) as pino.Bindings, childOpts);
+  } as typeof logger.child;
+  return logger;
 }

@@ -79,12 +79,15 @@ export class Sanitizer {
     return out;
   }
 
-  private error(e: Error, depth: number, seen: WeakSet<object>): Record<string, unknown> {
-    const out: Record<string, unknown> = { type: e.name, message: this.string(e.message) };
-    if (e.stack) out.stack = this.string(e.stack);
-    const code = (e as { code?: unknown }).code;
-    if (code !== undefined) out.code = this.walk(code, depth + 1, seen);
-    if (e.cause !== undefined) out.cause = this.walk(e.cause, depth + 1, seen);
-    return out;
+  /** A copy of the same class (pino's err serializer reports the constructor name) with clean text. */
+  private error(e: Error, depth: number, seen: WeakSet<object>): Error {
+    const copy = Object.create(Object.getPrototypeOf(e) as object) as Error;
+    const hidden = (value: unknown) => ({ value, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(copy, 'message', hidden(this.string(e.message)));
+    if (e.stack !== undefined) Object.defineProperty(copy, 'stack', hidden(this.string(e.stack)));
+    if (e.cause !== undefined) Object.defineProperty(copy, 'cause', hidden(this.walk(e.cause, depth + 1, seen)));
+    for (const [k, v] of Object.entries(e)) (copy as unknown as Record<string, unknown>)[k] = this.isSecretName(k) ? REDACTED : this.walk(v, depth + 1, seen);
+    return copy;
   }
+
 }

@@ -35,7 +35,7 @@ export class ConfCache<T> {
 
   constructor(opts: ConfCacheOptions) {
     if (!(opts.confExpireSeconds > 0)) throw new Error('confExpireSeconds must be positive');
-    this.ttlMs = Math.ceil(opts.confExpireSeconds * CONF_TTL_FACTOR * 1000);
+    this.ttlMs = Math.ceil((opts.confExpireSeconds * 1000 * Math.round(CONF_TTL_FACTOR * 10)) / 10);
     this.maxEntries = Math.max(1, opts.maxEntries ?? DEFAULT_CONF_CACHE_ENTRIES);
     this.now = opts.now ?? Date.now;
   }
