@@ -46,6 +46,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const origChild = logger.child as unknown as (this: unknown, b: pino.Bindings, o?: pino.ChildLoggerOptions) => Logger;
   logger.child = function sanitizedChild(this: unknown, bindings: pino.Bindings, childOpts?: pino.ChildLoggerOptions) {
     return origChild.call(this, sanitizer.value(bindings) as pino.Bindings, childOpts);
-  } as typeof logger.child;
+  } as unknown as typeof logger.child;
   return logger;
 }
