@@ -90,12 +90,13 @@ export const passFilter: Filter<unknown> = {
 };
 
 /** Waits until released (or a long time): for deadline and shutdown tests. */
-export function slowFilter(gate: { wait: Promise<void> }): Filter<unknown> {
+export function slowFilter(gate: { wait: Promise<void>; entered?: number }): Filter<unknown> {
   return {
     name: 'test-slow',
     confSchema: { type: 'object' },
     parseConf: (v) => v,
     async onRequest() {
+      gate.entered = (gate.entered ?? 0) + 1;
       await gate.wait;
       return { kind: 'stop', status: 202, body: 'slow done' };
     },
