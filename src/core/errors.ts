@@ -37,6 +37,15 @@ export const ERROR_CODES = {
   ERR_STREAM_EVENT_TOO_LARGE: 'An upstream SSE event exceeded the maximum event size.',
   ERR_STREAM_TRUNCATED: 'The upstream stream ended before message_stop.',
   ERR_UPSTREAM_RESPONSE_INVALID: 'The upstream answered with a body that is not an Anthropic message.',
+  ERR_PROTOCOL_FRAME_TOO_LARGE: 'A runner reply does not fit one ext-plugin frame (payload > 16,777,215 bytes); APISIX gets SERVICE_UNAVAILABLE instead.',
+  ERR_PROTOCOL_EMPTY_PAYLOAD: 'Refused to send a frame with an empty payload (APISIX cannot decode one).',
+  ERR_PROTOCOL_RPC_TYPE: 'A frame type outside 0..255 was given to the frame encoder.',
+  ERR_PROTOCOL_DECODE: 'A payload from APISIX is not the FlatBuffer its RPC type promises; APISIX gets BAD_REQUEST.',
+  ERR_RUNNER_SOCKET_PATH: 'The runner socket path is empty, too long for a Unix socket (107 bytes), or cannot be inspected.',
+  ERR_RUNNER_SOCKET_DIR: 'The directory of the runner socket does not exist, is not a directory, or is not writable.',
+  ERR_RUNNER_SOCKET_EXISTS: 'Something other than a socket (a file, a directory, a symbolic link) is at the socket path; it is left alone.',
+  ERR_RUNNER_SOCKET_IN_USE: 'Another process is listening on the socket path.',
+  ERR_RUNNER_LISTEN: 'listen() or chmod() on the socket path failed.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

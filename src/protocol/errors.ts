@@ -3,11 +3,14 @@
  * listed with a description in ERROR_CODES of src/core/errors.ts and in docs/runner.md.
  */
 
-export type ProtocolErrorCode =
-  | 'ERR_PROTOCOL_FRAME_TOO_LARGE'
-  | 'ERR_PROTOCOL_EMPTY_PAYLOAD'
-  | 'ERR_PROTOCOL_RPC_TYPE'
-  | 'ERR_PROTOCOL_DECODE';
+export const PROTOCOL_ERROR_CODES = [
+  'ERR_PROTOCOL_FRAME_TOO_LARGE',
+  'ERR_PROTOCOL_EMPTY_PAYLOAD',
+  'ERR_PROTOCOL_RPC_TYPE',
+  'ERR_PROTOCOL_DECODE',
+] as const;
+
+export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;

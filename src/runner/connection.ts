@@ -107,7 +107,7 @@ export class RunnerConnection {
       this.queue.push(frame);
       return;
     }
-    void this.runCall(frame);
+    this.startCall(frame);
   }
 
   private violation(what: string): void {
@@ -126,6 +126,14 @@ export class RunnerConnection {
     this.outstanding.add(settled);
     void settled.then(() => this.outstanding.delete(settled));
     return result;
+  }
+
+  /** Errors are answered inside runCall; anything escaping it is a bug, and costs only this connection. */
+  private startCall(frame: Frame): void {
+    this.runCall(frame).catch((e: unknown) => {
+      this.log.error({ err: e }, 'internal error while answering a call: closing this connection');
+      this.socket.destroy();
+    });
   }
 
   private async runCall(frame: Frame): Promise<void> {
@@ -184,7 +192,7 @@ export class RunnerConnection {
       this.end();
     } else {
       const next = this.queue.shift();
-      if (next) void this.runCall(next);
+      if (next) this.startCall(next);
     }
   }
 

@@ -3,5 +3,5 @@ export {
   type Runner, type RunnerOptions, type RunnerStatus,
 } from './server';
 export type { CallEvent } from './connection';
-export { RunnerStartError, type RunnerStartErrorCode } from './socket-file';
+export { RunnerStartError, RUNNER_START_ERROR_CODES, type RunnerStartErrorCode } from './socket-file';
 export { ConfCache, CONF_TTL_FACTOR } from './conf-cache';

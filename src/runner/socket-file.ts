@@ -8,12 +8,15 @@ import { promises as fs, constants as fsConstants } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 
-export type RunnerStartErrorCode =
-  | 'ERR_RUNNER_SOCKET_PATH'
-  | 'ERR_RUNNER_SOCKET_DIR'
-  | 'ERR_RUNNER_SOCKET_EXISTS'
-  | 'ERR_RUNNER_SOCKET_IN_USE'
-  | 'ERR_RUNNER_LISTEN';
+export const RUNNER_START_ERROR_CODES = [
+  'ERR_RUNNER_SOCKET_PATH',
+  'ERR_RUNNER_SOCKET_DIR',
+  'ERR_RUNNER_SOCKET_EXISTS',
+  'ERR_RUNNER_SOCKET_IN_USE',
+  'ERR_RUNNER_LISTEN',
+] as const;
+
+export type RunnerStartErrorCode = (typeof RUNNER_START_ERROR_CODES)[number];
 
 export class RunnerStartError extends Error {
   readonly code: RunnerStartErrorCode;

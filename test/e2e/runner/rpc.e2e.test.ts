@@ -66,6 +66,11 @@ test('ExtraInfo: vars (absent vs empty), body fetched once, on the request conne
   const infoRequests = r.trace.filter((t) => t.dir === 'in' && t.frame.type === 3);
   expect(infoRequests).toHaveLength(4); // 3 vars + 1 body, despite repeated reads
   const callConn = r.trace.find((t) => t.frame.type === 2)!.conn;
+  // The filter's logger carries the call's fields, and the credential it logged is redacted.
+  const line = h.logs.find('echo saw headers')[0];
+  expect(line).toMatchObject({ level: 'info', rpc: 'http_req_call', conf_token: 1, filter: 'test-echo', headers: [['x-a', 'va'], ['authorization', '[REDACTED]']] });
+  expect(typeof line.request_id).toBe('number');
+  expect(JSON.stringify(h.logs.lines)).not.toContain('Bearer k');
   expect(new Set(infoRequests.map((t) => t.conn))).toEqual(new Set([callConn]));
 });
 

@@ -49,7 +49,8 @@ export const echoFilter: Filter<{ vars: string[] }> = {
   name: 'test-echo',
   confSchema: { type: 'object', properties: { vars: { type: 'array', items: { type: 'string' } } }, additionalProperties: false },
   parseConf: (v) => ({ vars: (v as { vars?: string[] }).vars ?? [] }),
-  async onRequest(conf, req) {
+  async onRequest(conf, req, ctx) {
+    ctx.log.info({ headers: req.headers }, 'echo saw headers');
     const vars: Record<string, string | null> = {};
     for (const name of conf.vars) vars[name] = (await req.variable(name)) ?? null;
     for (const name of conf.vars) await req.variable(name);
