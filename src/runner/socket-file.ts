@@ -68,7 +68,11 @@ export async function prepareSocketPath(path: string): Promise<void> {
   if (st.isSymbolicLink()) throw new RunnerStartError('ERR_RUNNER_SOCKET_EXISTS', `${path} is a symbolic link; refusing to follow or remove it`);
   if (!st.isSocket()) throw new RunnerStartError('ERR_RUNNER_SOCKET_EXISTS', `${path} exists and is not a socket; refusing to remove it`);
   if (await answers(path)) throw new RunnerStartError('ERR_RUNNER_SOCKET_IN_USE', `another process is listening on ${path}`);
-  await fs.unlink(path);
+  try {
+    await fs.unlink(path);
+  } catch (e) {
+    throw new RunnerStartError('ERR_RUNNER_SOCKET_EXISTS', `cannot remove the stale socket ${path}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** chmod the socket we just bound, after checking (lstat) that it is still our socket. */
