@@ -58,6 +58,8 @@ export class RunnerConnection {
   private draining = false;
   private readonly log: Logger;
   private idleWaiters: (() => void)[] = [];
+  /** Ends the current call's wait early (the connection went away: nobody will read the answer). */
+  private abortCall?: (e: Error) => void;
 
   constructor(private readonly socket: Socket, private readonly opts: ConnectionOptions) {
     this.log = callLogger(opts.log, { conn: opts.id });
@@ -146,6 +148,7 @@ export class RunnerConnection {
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
     const deadline = new Promise<never>((_, reject) => {
+      this.abortCall = reject;
       timer = setTimeout(() => {
         timedOut = true;
         reject(unavailable(`no answer within the ${this.opts.callDeadlineMs} ms call deadline`));
@@ -172,6 +175,7 @@ export class RunnerConnection {
       payload = encodeErr(failure.errCode);
     } finally {
       clearTimeout(timer);
+      this.abortCall = undefined;
       open = false;
     }
     if (failure) this.logFailure(ctx.log, failure);
@@ -221,6 +225,7 @@ export class RunnerConnection {
     const pending = this.pending;
     this.pending = [];
     for (const w of pending) w.reject(unavailable('connection closed while waiting for ExtraInfo'));
+    this.abortCall?.(unavailable('connection closed during the call'));
     for (const resolve of this.idleWaiters.splice(0)) resolve();
     this.opts.onClose(this);
   }
