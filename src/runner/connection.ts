@@ -189,8 +189,9 @@ export class RunnerConnection {
     if (this.closed || this.socket.destroyed) return;
     this.writeFrame(type, payload);
     this.busy = false;
-    if (timedOut) {
-      // Late ExtraInfo answers may still arrive and would desynchronise the stream: start afresh.
+    if (timedOut || (failure && this.pending.length > 0)) {
+      // ExtraInfo answers still on their way would be read as the next request: start afresh
+      // (APISIX closes the connection after an error reply anyway).
       this.end();
     } else if (this.draining) {
       this.end();
