@@ -73,8 +73,10 @@ export function convertMessageResponse(message: unknown, state: ResponseState, _
   }
 
   const stopReason = typeof msg.stop_reason === 'string' ? msg.stop_reason : null;
-  let { finish_reason, native } = fromAnthropicStopReason(stopReason, toolCalls.length > 0);
-  if (jsonContent !== undefined && toolCalls.length === 0 && stopReason === 'tool_use') finish_reason = 'stop';
+  const mapped = fromAnthropicStopReason(stopReason, toolCalls.length > 0);
+  const native = mapped.native;
+  // The forced response_format tool is our doing: to the client it is a plain answer.
+  const finish_reason = jsonContent !== undefined && toolCalls.length === 0 && stopReason === 'tool_use' ? 'stop' : mapped.finish_reason;
 
   let content: string | null = jsonContent ?? texts.join('');
   if (jsonContent === undefined && texts.length === 0 && toolCalls.length > 0) content = null;

@@ -212,8 +212,9 @@ export class StreamConverter {
 
   private sendFinish(stopReason: string | null, stopSequence: unknown, out: string[]): void {
     this.ensureStarted(out);
-    let { finish_reason, native } = fromAnthropicStopReason(stopReason, this.toolCount > 0);
-    if (this.state.jsonTool && this.toolCount === 0 && stopReason === 'tool_use') finish_reason = 'stop';
+    const mapped = fromAnthropicStopReason(stopReason, this.toolCount > 0);
+    const native = mapped.native;
+    const finish_reason = this.state.jsonTool && this.toolCount === 0 && stopReason === 'tool_use' ? 'stop' : mapped.finish_reason;
     this.finish = finish_reason;
     this.finishSent = true;
     const extra: Obj = {};
