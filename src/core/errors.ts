@@ -46,6 +46,14 @@ export const ERROR_CODES = {
   ERR_RUNNER_SOCKET_EXISTS: 'Something other than a socket (a file, a directory, a symbolic link) is at the socket path; it is left alone.',
   ERR_RUNNER_SOCKET_IN_USE: 'Another process is listening on the socket path.',
   ERR_RUNNER_LISTEN: 'listen() or chmod() on the socket path failed.',
+  ERR_BRIDGE_ROUTE_NOT_FOUND: 'No bridge endpoint answers this method and path.',
+  ERR_BRIDGE_TARGET_UNKNOWN: 'The path names a target that is not in the bridge configuration, or no default target is configured.',
+  ERR_BRIDGE_BODY_TOO_LARGE: 'The request body is larger than the bridge accepts (max_body_bytes, 32 MiB by default).',
+  ERR_BRIDGE_UPSTREAM_UNREACHABLE: 'The upstream refused or dropped the connection before it answered.',
+  ERR_BRIDGE_UPSTREAM_TIMEOUT: 'The upstream did not connect, send its headers, or send the next body bytes within the target timeouts.',
+  ERR_BRIDGE_UPSTREAM_RESET: 'The upstream connection failed while the answer was being relayed.',
+  ERR_BRIDGE_UPSTREAM_TOO_LARGE: 'A non-streamed upstream answer is larger than the bridge buffers (64 MiB).',
+  ERR_CONFIG_TARGETS_INVALID: 'The bridge targets configuration (file or environment) is invalid; the message names the path of the problem.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

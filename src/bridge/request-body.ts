@@ -1,0 +1,54 @@
+/**
+ * Reads a request body up to a limit. A body announced or found to be larger is refused without
+ * buffering it: reading stops at the limit and the connection is closed after the 413 answer.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { ConversionError } from '../core';
+import { bridgeError } from './respond';
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The request body is larger than ${limit} bytes.`);
+  }
+}
+
+export function bodyTooLarge(limit: number): ConversionError {
+  return bridgeError('ERR_BRIDGE_BODY_TOO_LARGE', `The request body is larger than the bridge accepts (${limit} bytes).`, 413);
+}
+
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const announced = Number(req.headers['content-length']);
+  if (Number.isFinite(announced) && announced > limit) return Promise.reject(new BodyTooLargeError(limit));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        req.pause();
+        finish(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onError = (e: Error) => finish(e);
+    const onClose = () => finish(new Error('The client closed the connection before the request body was complete.'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
