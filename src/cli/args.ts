@@ -22,8 +22,9 @@ export interface RunCommand {
 }
 
 export interface MockCommand { kind: 'mock'; host: string; port: number; keys: string[]; logLevel: string }
-export interface InfoCommand { kind: 'help' | 'version' }
-export type Command = RunCommand | MockCommand | InfoCommand;
+export interface HelpCommand { kind: 'help' }
+export interface VersionCommand { kind: 'version' }
+export type Command = RunCommand | MockCommand | HelpCommand | VersionCommand;
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -11,8 +11,8 @@ export const FILTER_NAME = 'openai-to-anthropic';
 
 export interface OpenAIToAnthropicDeps {
   env: CoreEnv;
-  /** Counts request fields that were dropped or adjusted (for metrics). */
-  onWarnings?: (count: number) => void;
+  /** Called for each request field that was dropped or adjusted (for metrics). */
+  onWarning?: (code: string) => void;
 }
 
 export function createOpenAIToAnthropicFilter(deps: OpenAIToAnthropicDeps): Filter<ResolvedOptions> {

@@ -17,7 +17,7 @@ function stop(status: number, body: string): RequestAction {
 
 export interface RequestSideDeps {
   env: CoreEnv;
-  onWarnings?: (count: number) => void;
+  onWarning?: (code: string) => void;
 }
 
 export async function convertRequestCall(options: ResolvedOptions, req: FilterRequest, log: Logger, deps: RequestSideDeps): Promise<RequestAction> {
@@ -47,7 +47,7 @@ export async function convertRequestCall(options: ResolvedOptions, req: FilterRe
   }
   if (converted.warnings.length > 0) {
     log.debug({ warnings: converted.warnings.map((w) => `${w.code}:${w.field}`) }, 'request fields not forwarded as sent');
-    deps.onWarnings?.(converted.warnings.length);
+    for (const w of converted.warnings) deps.onWarning?.(w.code);
   }
 
   const body = Buffer.from(JSON.stringify(converted.body), 'utf8');
