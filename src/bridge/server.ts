@@ -146,7 +146,12 @@ export async function startBridge(opts: StartBridgeOptions): Promise<Bridge> {
   }
 
   const server = createServer((req, res) => {
-    void onRequest(req, res);
+    onRequest(req, res).catch((e: unknown) => {
+      // Only a bug gets here (answer() catches its own failures); the process must not go down with it.
+      log.error({ err: e }, 'bridge request handler failed');
+      if (!res.headersSent) sendError(res, bridgeError('ERR_BRIDGE_UPSTREAM_RESET', 'The bridge failed to answer this request.', 500, 'api_error'));
+      else res.destroy();
+    });
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
