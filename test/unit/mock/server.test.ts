@@ -63,9 +63,9 @@ describe('mock Anthropic upstream', () => {
   });
 
   it('refuses an invalid request like the real API', async () => {
-    const err = await client.messages.create({ ...ask('x'), temperature: 1.5 }).catch((e: unknown) => e);
+    const err = await client.messages.create({ ...ask('x'), stop_sequences: ['\n'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.BadRequestError);
-    expect(String((err as Error).message)).toMatch(/temperature/);
+    expect(String((err as Error).message)).toMatch(/non-whitespace/);
   });
 
   it('serves the Azure AI Foundry path layout and a non-JSON 502', async () => {
