@@ -13,7 +13,8 @@ import {
 } from '../core';
 import type { BridgeTarget } from '../config/targets';
 import type { Metrics } from '../health/metrics';
-import { BodyTooLargeError, bodyTooLarge, readBody } from './request-body';
+import { clientGone, shutdownError } from './abort';
+import { BodyTooLargeError, ClientGoneError, bodyTooLarge, readBody } from './request-body';
 import { relayStream, type RelayOutcome } from './relay-stream';
 import { bridgeError, sendError, sendJson } from './respond';
 import { beforeResponseError, duringBodyError, flattenHeaders, singleValued, upstreamRequestHeaders, type UpstreamPools } from './upstream';
@@ -75,7 +76,7 @@ function parseAndConvert(raw: Buffer, target: BridgeTarget, deps: ChatDeps, log:
 export async function handleChat(req: IncomingMessage, res: ServerResponse, target: BridgeTarget, deps: ChatDeps, log: Logger, signal: AbortSignal, startedAt: number): Promise<ChatResult> {
   let converted: ConvertedRequest;
   try {
-    converted = parseAndConvert(await readBody(req, deps.maxBodyBytes), target, deps, log);
+    converted = parseAndConvert(await readBody(req, deps.maxBodyBytes, signal), target, deps, log);
   } catch (e) {
     if (e instanceof BodyTooLargeError) {
       const err = bodyTooLarge(e.limit);
@@ -89,6 +90,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, targ
       sendError(res, e);
       return { status: e.status, stream: false, errorType: e.code };
     }
+    if (e instanceof ClientGoneError) return { status: 499, stream: false, outcome: 'client_gone' };
     throw e;
   }
 
@@ -104,8 +106,8 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, targ
       signal,
     });
   } catch (e) {
-    if (signal.aborted) return { status: 499, stream, outcome: 'client_gone' };
-    const err = beforeResponseError(e, target);
+    if (clientGone(signal)) return { status: 499, stream, outcome: 'client_gone' };
+    const err = signal.aborted ? shutdownError() : beforeResponseError(e, target);
     log.warn({ err_code: err.code, cause: (e as { code?: string }).code }, err.message);
     sendError(res, err);
     return { status: err.status, stream, errorType: err.code };
@@ -123,7 +125,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, targ
       const raw = await readLimited(upstream.body, ERROR_BODY_LIMIT);
       text = raw ? raw.toString('utf8') : '';
     } catch {
-      if (signal.aborted) return { ...result, outcome: 'client_gone' };
+      if (clientGone(signal)) return { ...result, outcome: 'client_gone' };
     }
     const converted = convertUpstreamError(status, text, target.options);
     sendJson(res, converted.status, converted.body, outHeaders);
@@ -148,7 +150,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, targ
       parser: new SseParser(),
       converter,
       target,
-      clientGone: () => signal.aborted,
+      signal,
       onFirstFrames: () => deps.metrics?.recordFirstChunk(target.name, (deps.clock() - startedAt) / 1000),
       onConversion: (s) => deps.metrics?.recordConversion('stream', s),
       clock: deps.clock,
@@ -169,8 +171,8 @@ async function answerWhole(
   try {
     raw = await readLimited(body, MESSAGE_BODY_LIMIT);
   } catch (e) {
-    if (signal.aborted) return { ...result, outcome: 'client_gone' };
-    const err = duringBodyError(e, target);
+    if (clientGone(signal)) return { ...result, outcome: 'client_gone' };
+    const err = signal.aborted ? shutdownError() : duringBodyError(e, target);
     sendError(res, err, headers);
     return { ...result, status: err.status, errorType: err.code };
   }

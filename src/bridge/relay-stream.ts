@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { isConversionError, type SseParser, type StreamConverter } from '../core';
 import type { BridgeTarget } from '../config/targets';
+import { clientGone, shutdownError, shuttingDown } from './abort';
 import { errorFrame } from './respond';
 import { duringBodyError } from './upstream';
 
@@ -19,7 +20,8 @@ export interface RelayInput {
   parser: SseParser;
   converter: StreamConverter;
   target: BridgeTarget;
-  clientGone(): boolean;
+  /** Aborted when the client left or the bridge is stopping. */
+  signal: AbortSignal;
   /** Called once, right after the first frames were handed to the socket. */
   onFirstFrames(): void;
   /** Conversion time of one chunk, in seconds. */
@@ -30,16 +32,18 @@ export interface RelayInput {
 /** Bytes we still read after the converter finished (a trailing ping or newline), before closing instead. */
 const TRAILING_LIMIT = 64 * 1024;
 
-function waitForDrain(res: ServerResponse): Promise<void> {
-  if (res.destroyed || res.writableEnded) return Promise.resolve();
+function waitForDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  if (res.destroyed || res.writableEnded || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
       res.off('close', done);
+      signal.removeEventListener('abort', done);
       resolve();
     };
     res.on('drain', done);
     res.on('close', done);
+    signal.addEventListener('abort', done);
   });
 }
 
@@ -57,7 +61,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
       input.onFirstFrames();
     }
     if (converter.finished) res.end();
-    else if (!ok) await waitForDrain(res);
+    else if (!ok) await waitForDrain(res, input.signal);
   };
 
   const convert = (chunk: Uint8Array | null): string[] => {
@@ -72,7 +76,8 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
 
   try {
     for await (const chunk of body as AsyncIterable<Uint8Array>) {
-      if (input.clientGone()) return 'client_gone';
+      if (clientGone(input.signal)) return 'client_gone';
+      if (shuttingDown(input.signal)) throw shutdownError();
       if (converter.finished) {
         trailing += chunk.length;
         if (trailing > TRAILING_LIMIT) break;
@@ -89,7 +94,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
       }
       if (converter.finished && converter.finishReason === undefined) outcome = 'error';
     }
-    if (input.clientGone()) return 'client_gone';
+    if (clientGone(input.signal)) return 'client_gone';
     if (!converter.finished) {
       const frames = convert(null);
       if (converter.finishReason === undefined) outcome = 'error';
@@ -97,8 +102,9 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
     }
     return outcome;
   } catch (e) {
-    if (input.clientGone()) return 'client_gone';
-    if (!converter.finished && !res.destroyed) res.end(errorFrame(duringBodyError(e, input.target).toOpenAI()));
+    if (clientGone(input.signal)) return 'client_gone';
+    const err = shuttingDown(input.signal) ? shutdownError() : duringBodyError(e, input.target);
+    if (!converter.finished && !res.destroyed) res.end(errorFrame(err.toOpenAI()));
     return converter.finished ? outcome : 'error';
   } finally {
     if (!res.writableEnded && !res.destroyed) res.end();

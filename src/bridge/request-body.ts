@@ -12,11 +12,18 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The client went away before its body was complete: nothing to answer, nothing to report as a failure. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('The client closed the connection before the request body was complete.');
+  }
+}
+
 export function bodyTooLarge(limit: number): ConversionError {
   return bridgeError('ERR_BRIDGE_BODY_TOO_LARGE', `The request body is larger than the bridge accepts (${limit} bytes).`, 413);
 }
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, signal?: AbortSignal): Promise<Buffer> {
   const announced = Number(req.headers['content-length']);
   if (Number.isFinite(announced) && announced > limit) return Promise.reject(new BodyTooLargeError(limit));
   return new Promise<Buffer>((resolve, reject) => {
@@ -30,6 +37,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('close', onClose);
+      signal?.removeEventListener('abort', onAbort);
       if (err) reject(err);
       else resolve(Buffer.concat(chunks, size));
     };
@@ -44,8 +52,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     };
     const onEnd = () => finish();
-    const onError = (e: Error) => finish(e);
-    const onClose = () => finish(new Error('The client closed the connection before the request body was complete.'));
+    const onError = () => finish(new ClientGoneError());
+    const onClose = () => finish(new ClientGoneError());
+    // The bridge is stopping: a slow upload must not hold it up.
+    const onAbort = () => finish(new ClientGoneError());
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

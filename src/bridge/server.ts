@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { listModels, type CoreEnv } from '../core';
 import type { BridgeTarget, TargetsConfig } from '../config/targets';
 import type { Metrics } from '../health/metrics';
+import { CLIENT_GONE, SHUTDOWN } from './abort';
 import { handleChat, type ChatResult } from './chat';
 import { bridgeError, sendError, sendJson } from './respond';
 import { matchRoute, metricsRoute, type Route } from './routes';
@@ -41,7 +42,10 @@ export interface Bridge {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
-  /** Stops accepting, aborts streams in flight (their upstream calls with them), closes the pools. */
+  /**
+   * Stops accepting; requests in flight are aborted with their upstream calls, streams end with an
+   * ERR_BRIDGE_SHUTTING_DOWN error object; then connections and pools are closed.
+   */
   close(): Promise<void>;
 }
 
@@ -59,7 +63,7 @@ export async function startBridge(opts: StartBridgeOptions): Promise<Bridge> {
   const env = opts.env ?? systemEnv;
   const clock = opts.clock ?? (() => performance.now());
   const pools = new UpstreamPools(opts.dispatcherFor);
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Map<AbortController, Promise<void>>();
   const log = opts.logger;
   const deps = { pools, env, clock, metrics: opts.metrics, maxBodyBytes: opts.maxBodyBytes ?? opts.targets.maxBodyBytes };
 
@@ -112,17 +116,14 @@ export async function startBridge(opts: StartBridgeOptions): Promise<Bridge> {
     }
   }
 
-  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function onRequest(req: IncomingMessage, res: ServerResponse, controller: AbortController): Promise<void> {
     const startedAt = clock();
     const requestId = env.newId('breq_');
     const route = matchRoute(req.method ?? 'GET', req.url ?? '/');
     const reqLog = log.child({ request_id: requestId });
-    const controller = new AbortController();
-    inFlight.add(controller);
     // The response closing before it was fully written means the client went away: stop the upstream.
     res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
-      inFlight.delete(controller);
+      if (!res.writableFinished && !controller.signal.aborted) controller.abort(CLIENT_GONE);
     });
     let target = '-';
     let result: ChatResult;
@@ -146,12 +147,14 @@ export async function startBridge(opts: StartBridgeOptions): Promise<Bridge> {
   }
 
   const server = createServer((req, res) => {
-    onRequest(req, res).catch((e: unknown) => {
+    const controller = new AbortController();
+    const done = onRequest(req, res, controller).catch((e: unknown) => {
       // Only a bug gets here (answer() catches its own failures); the process must not go down with it.
       log.error({ err: e }, 'bridge request handler failed');
       if (!res.headersSent) sendError(res, bridgeError('ERR_BRIDGE_UPSTREAM_RESET', 'The bridge failed to answer this request.', 500, 'api_error'));
       else res.destroy();
-    });
+    }).finally(() => inFlight.delete(controller));
+    inFlight.set(controller, done);
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
@@ -173,8 +176,11 @@ export async function startBridge(opts: StartBridgeOptions): Promise<Bridge> {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const c of inFlight) c.abort();
       server.closeIdleConnections();
+      // Every wait in a handler also ends on abort, so this settles as soon as the handlers have
+      // written their last frame.
+      for (const c of inFlight.keys()) c.abort(SHUTDOWN);
+      await Promise.all(inFlight.values());
       server.closeAllConnections();
       await closed;
       await pools.close();

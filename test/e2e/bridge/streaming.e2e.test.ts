@@ -4,6 +4,7 @@
  * must stop the upstream writer after a bounded number of bytes.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { APIError } from 'openai';
 import { anthropicEvents as e, startBridgeHarness, startScriptedUpstream, type BridgeHarness, type ScriptedUpstream } from './harness';
 
 let up: ScriptedUpstream;
@@ -156,4 +157,39 @@ test('a client that does not read stops the upstream after a bounded number of b
   await new Promise<void>((r) => res.on('end', () => r()));
   expect(lastFrame).toBe('data: [DONE]');
   expect(textLength).toBe(total * piece.length);
+});
+
+test('closing the bridge ends a stream in flight and closes its upstream call', async () => {
+  const never = gate();
+  up.setScript(async (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(e.messageStart() + e.textStart() + e.textDelta('going'));
+    await never.wait;
+    res.end();
+  });
+  const stream = await h.sdk().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+  let text = '';
+  let closing: Promise<void> | undefined;
+  const err = await (async () => {
+    for await (const c of stream) {
+      text += c.choices[0]?.delta.content ?? '';
+      if (text === 'going') closing ??= h.close();
+    }
+  })().catch((x: unknown) => x);
+  await up.clientClosed;
+  await closing;
+  expect(text).toBe('going');
+  expect(err).toBeInstanceOf(APIError);
+  expect((err as APIError).code).toBe('ERR_BRIDGE_SHUTTING_DOWN');
+});
+
+test('a client that goes away in the middle of its request body is not a bridge failure', async () => {
+  const url = new URL(`${h.bridge.url}/v1/chat/completions`);
+  const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-length': '1000' } });
+  req.on('error', () => undefined);
+  req.write('{"model":"m",', () => req.destroy());
+  const line = await waitForLog(h, 'bridge request');
+  expect(line).toMatchObject({ status: 499, outcome: 'client_gone' });
+  expect(h.logs.lines.some((l) => l.level === 'error')).toBe(false);
+  expect(up.received).toHaveLength(0);
 });
