@@ -4,7 +4,7 @@
  * and jest must exit on its own.
  */
 import OpenAI, { APIError } from 'openai';
-import { anthropicEvents as e, closedPort, startBridgeHarness, startScriptedUpstream, type BridgeHarness, type ScriptedUpstream } from './harness';
+import { anthropicEvents as e, closedPort, drainedOrClosed, startBridgeHarness, startScriptedUpstream, type BridgeHarness, type ScriptedUpstream } from './harness';
 
 let up: ScriptedUpstream;
 let h: BridgeHarness;
@@ -118,15 +118,7 @@ test('an upstream SSE event without end is cut at the parser limit, not buffered
     res.write('event: content_block_delta\ndata: ');
     // More than the 8 MiB event limit, without a line end; the bridge must give up on its own.
     for (let i = 0; i < 200 && !res.destroyed; i++) {
-      if (!res.write(line)) {
-        await new Promise<void>((r) => {
-          const done = () => {
-            res.off('drain', done).off('close', done);
-            r();
-          };
-          res.on('drain', done).on('close', done);
-        });
-      }
+      if (!res.write(line)) await drainedOrClosed(res);
     }
     res.end();
   });

@@ -5,7 +5,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { APIError } from 'openai';
-import { anthropicEvents as e, startBridgeHarness, startScriptedUpstream, type BridgeHarness, type ScriptedUpstream } from './harness';
+import { anthropicEvents as e, drainedOrClosed, startBridgeHarness, startScriptedUpstream, type BridgeHarness, type ScriptedUpstream } from './harness';
 
 let up: ScriptedUpstream;
 let h: BridgeHarness;
@@ -192,4 +192,33 @@ test('a client that goes away in the middle of its request body is not a bridge 
   expect(line).toMatchObject({ status: 499, outcome: 'client_gone' });
   expect(h.logs.lines.some((l) => l.level === 'error')).toBe(false);
   expect(up.received).toHaveLength(0);
+});
+
+test('closing the bridge is not held up by a client that stopped reading', async () => {
+  const delta = e.textDelta('y'.repeat(4000));
+  let waiting = false;
+  up.setScript(async (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(e.messageStart() + e.textStart());
+    for (let i = 0; i < 20000 && !res.destroyed; i++) {
+      if (!res.write(delta)) {
+        waiting = true;
+        await drainedOrClosed(res);
+        waiting = false;
+      }
+    }
+    res.end();
+  });
+  const url = new URL(`${h.bridge.url}/v1/chat/completions`);
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST' }, resolve);
+    req.on('error', reject);
+    req.end(JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
+  });
+  res.pause();
+  res.on('error', () => undefined);
+  while (!waiting) await new Promise((r) => setImmediate(r));
+  await h.close();
+  await up.clientClosed;
+  res.destroy();
 });
