@@ -13,7 +13,31 @@ const HOP_HEADERS = new Set([
   'host', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding',
   'upgrade', 'content-length', 'content-type', 'accept', 'accept-encoding', 'expect',
 ]);
-const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key'];
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key'] as const;
+
+/**
+ * The client credential as the core should see it. ai-proxy-multi forwards the client's own headers
+ * and overlays its instance's auth.header, so a request may carry two credentials (the client's
+ * Authorization for APISIX and the instance's x-api-key); auth.header says which one is meant.
+ */
+function credentialView(target: BridgeTarget, client: ClientHeaders): ClientHeaders {
+  const out: ClientHeaders = { ...client };
+  const header = target.credentialHeader;
+  if (target.apiKey === undefined && header === undefined) return out;
+  if (target.apiKey === undefined && target.options.auth === 'passthrough') {
+    // As-is means as-is: only the named header, unchanged.
+    for (const name of CREDENTIAL_HEADERS) if (name !== header) delete out[name];
+    return out;
+  }
+  let key = target.apiKey;
+  if (key === undefined && header !== undefined) {
+    const raw = client[header]?.trim();
+    key = header === 'authorization' && raw ? (/^Bearer\s+(\S.*)$/i.exec(raw)?.[1] ?? raw) : raw;
+  }
+  for (const name of CREDENTIAL_HEADERS) delete out[name];
+  if (key) out.authorization = `Bearer ${key}`;
+  return out;
+}
 
 export type ClientHeaders = Record<string, string | undefined>;
 
@@ -29,11 +53,7 @@ export function flattenHeaders(headers: IncomingHttpHeaders): ClientHeaders {
  * the target replaces whatever credential the client sent.
  */
 export function upstreamRequestHeaders(target: BridgeTarget, client: ClientHeaders, stream: boolean): Record<string, string> {
-  const effective: ClientHeaders = { ...client };
-  if (target.apiKey !== undefined) {
-    for (const name of CREDENTIAL_HEADERS) delete effective[name];
-    effective.authorization = `Bearer ${target.apiKey}`;
-  }
+  const effective = credentialView(target, client);
   const built = buildUpstreamHeaders(effective, target.options);
   const out: Record<string, string> = {};
   for (const name of target.forwardHeaders) {

@@ -22,6 +22,7 @@ export const targetSchema = {
       additionalProperties: false,
       properties: {
         style: { enum: ['x-api-key', 'bearer', 'passthrough'] },
+        header: { enum: ['authorization', 'x-api-key', 'api-key'] },
         api_key_env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' },
       },
     },

@@ -14,13 +14,15 @@ import { targetsFileSchema } from './targets.schema';
 export interface TargetFileEntry {
   base_url: string;
   path?: string;
-  auth?: { style?: AuthMode; api_key_env?: string };
+  auth?: { style?: AuthMode; header?: CredentialHeader; api_key_env?: string };
   forward_headers?: string[];
   options?: BridgeOptions;
   timeouts?: { connect_ms?: number; headers_ms?: number; body_ms?: number };
   tls?: { servername?: string; ca_file?: string; reject_unauthorized?: boolean };
   max_connections?: number;
 }
+
+export type CredentialHeader = 'authorization' | 'x-api-key' | 'api-key';
 
 export interface TargetsFile {
   default_target?: string;
@@ -37,6 +39,8 @@ export interface BridgeTarget {
   readonly options: ResolvedOptions;
   /** From the environment variable named by auth.api_key_env; never logged. */
   readonly apiKey?: string;
+  /** The only client header the credential is taken from (auth.header); any of the three when unset. */
+  readonly credentialHeader?: CredentialHeader;
   /** Extra client headers passed upstream unchanged (lower-case names). */
   readonly forwardHeaders: readonly string[];
   readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number };
@@ -102,6 +106,7 @@ function resolveTarget(name: string, entry: TargetFileEntry, env: Env, source: s
     path: prefix + (entry.path ?? options.upstream_path),
     options,
     apiKey,
+    credentialHeader: entry.auth?.header,
     forwardHeaders: entry.forward_headers ?? [],
     timeouts: {
       connectMs: entry.timeouts?.connect_ms ?? DEFAULT_TIMEOUTS.connectMs,
@@ -161,6 +166,7 @@ export function readTargetsFile(path: string, readFile: (path: string) => string
  * mergeTargetsFiles). Variables:
  *   ANTHROPIC_BASE_URL       base URL of the default target (e.g. https://api.anthropic.com)
  *   A6_BRIDGE_AUTH           x-api-key | bearer | passthrough
+ *   A6_BRIDGE_AUTH_HEADER    authorization | x-api-key | api-key: the client header holding the key
  *   A6_BRIDGE_API_KEY_ENV    name of the variable holding a key the bridge sends itself
  *   A6_BRIDGE_OPTIONS        core options as JSON (model_aliases, anthropic_beta, ...)
  *   A6_BRIDGE_MAX_BODY_BYTES request body limit
@@ -177,10 +183,13 @@ export function targetsFromEnv(env: Env): TargetsFile | undefined {
   }
   const style = val('A6_BRIDGE_AUTH');
   const keyEnv = val('A6_BRIDGE_API_KEY_ENV');
+  const header = val('A6_BRIDGE_AUTH_HEADER');
   const optionsText = val('A6_BRIDGE_OPTIONS');
   if (baseUrl !== undefined) {
     const entry: TargetFileEntry = { base_url: baseUrl };
-    if (style !== undefined || keyEnv !== undefined) entry.auth = { ...(style ? { style: style as AuthMode } : {}), ...(keyEnv ? { api_key_env: keyEnv } : {}) };
+    if (style !== undefined || keyEnv !== undefined || header !== undefined) {
+      entry.auth = { ...(style ? { style: style as AuthMode } : {}), ...(header ? { header: header as CredentialHeader } : {}), ...(keyEnv ? { api_key_env: keyEnv } : {}) };
+    }
     if (optionsText !== undefined) {
       try {
         entry.options = JSON.parse(optionsText) as BridgeOptions;
@@ -189,8 +198,8 @@ export function targetsFromEnv(env: Env): TargetsFile | undefined {
       }
     }
     out.targets = { [DEFAULT_TARGET_NAME]: entry };
-  } else if (style !== undefined || keyEnv !== undefined || optionsText !== undefined) {
-    throw new TargetsConfigError('A6_BRIDGE_AUTH, A6_BRIDGE_API_KEY_ENV and A6_BRIDGE_OPTIONS describe the default target and need ANTHROPIC_BASE_URL');
+  } else if (style !== undefined || keyEnv !== undefined || header !== undefined || optionsText !== undefined) {
+    throw new TargetsConfigError('A6_BRIDGE_AUTH, A6_BRIDGE_AUTH_HEADER, A6_BRIDGE_API_KEY_ENV and A6_BRIDGE_OPTIONS describe the default target and need ANTHROPIC_BASE_URL');
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }

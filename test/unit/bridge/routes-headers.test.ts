@@ -78,3 +78,31 @@ describe('transport failures', () => {
     expect(duringBodyError(Object.assign(new Error('x'), { code: 'UND_ERR_SOCKET' }), t)).toMatchObject({ code: 'ERR_BRIDGE_UPSTREAM_RESET', status: 502 });
   });
 });
+
+describe('auth.header: which of two forwarded credentials is meant', () => {
+  // ai-proxy-multi forwards the client's Authorization (its APISIX key) and adds the instance's header.
+  const both = { authorization: 'Bearer apisix-consumer-key', 'x-api-key': 'sk-ant-instance' };
+
+  test('without auth.header the core precedence applies (Authorization first)', () => {
+    expect(upstreamRequestHeaders(target({}), both, false)['x-api-key']).toBe('apisix-consumer-key');
+  });
+
+  test('auth.header x-api-key takes the instance key and drops the other', () => {
+    const h = upstreamRequestHeaders(target({ auth: { header: 'x-api-key' } }), both, false);
+    expect(h['x-api-key']).toBe('sk-ant-instance');
+    expect(JSON.stringify(h)).not.toContain('apisix-consumer-key');
+  });
+
+  test('auth.header authorization with bearer style; a missing header sends no credential', () => {
+    expect(upstreamRequestHeaders(target({ auth: { header: 'authorization', style: 'bearer' } }), both, false).authorization).toBe('Bearer apisix-consumer-key');
+    const none = upstreamRequestHeaders(target({ auth: { header: 'api-key' } }), both, false);
+    expect(none['x-api-key']).toBeUndefined();
+    expect(none.authorization).toBeUndefined();
+  });
+
+  test('passthrough with auth.header forwards only that header, unchanged', () => {
+    const h = upstreamRequestHeaders(target({ auth: { header: 'x-api-key', style: 'passthrough' } }), both, false);
+    expect(h['x-api-key']).toBe('sk-ant-instance');
+    expect(h.authorization).toBeUndefined();
+  });
+});

@@ -93,7 +93,7 @@ describe('environment', () => {
   test('auth, key variable, options and body limit', () => {
     const env = {
       ANTHROPIC_BASE_URL: 'https://api.anthropic.com', A6_BRIDGE_AUTH: 'bearer', A6_BRIDGE_API_KEY_ENV: 'KEY',
-      A6_BRIDGE_OPTIONS: '{"anthropic_beta":["b1"]}', A6_BRIDGE_MAX_BODY_BYTES: '4096', KEY: 'sk-1',
+      A6_BRIDGE_OPTIONS: '{"anthropic_beta":["b1"]}', A6_BRIDGE_MAX_BODY_BYTES: '4096', KEY: 'sk-1', A6_BRIDGE_AUTH_HEADER: 'api-key',
     };
     const cfg = loadTargets({ env });
     const t = cfg.targets.get('default')!;
@@ -101,6 +101,7 @@ describe('environment', () => {
     expect(t.options.auth).toBe('bearer');
     expect(t.options.anthropic_beta).toEqual(['b1']);
     expect(t.apiKey).toBe('sk-1');
+    expect(t.credentialHeader).toBe('api-key');
     expect(cfg.maxBodyBytes).toBe(4096);
   });
 
@@ -109,6 +110,7 @@ describe('environment', () => {
     expect(message(() => targetsFromEnv({ ANTHROPIC_BASE_URL: 'http://h', A6_BRIDGE_OPTIONS: '{' }))).toMatch(/^A6_BRIDGE_OPTIONS: not valid JSON/);
     expect(message(() => targetsFromEnv({ A6_BRIDGE_MAX_BODY_BYTES: '1e6' }))).toMatch(/^A6_BRIDGE_MAX_BODY_BYTES/);
     expect(message(() => loadTargets({ env: { ANTHROPIC_BASE_URL: 'http://h', A6_BRIDGE_AUTH: 'basic' } }))).toMatch(/\/targets\/default\/auth\/style/);
+    expect(message(() => loadTargets({ env: { ANTHROPIC_BASE_URL: 'http://h', A6_BRIDGE_AUTH_HEADER: 'cookie' } }))).toMatch(/\/targets\/default\/auth\/header/);
   });
 
   test('--upstream overrides ANTHROPIC_BASE_URL and a file target of the same name', () => {
