@@ -83,15 +83,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         if (trailing > TRAILING_LIMIT) break;
         continue;
       }
-      try {
-        await write(convert(chunk));
-      } catch (e) {
-        if (!isConversionError(e)) throw e;
-        // The parser refused the upstream bytes (an event over the size limit): end with its error.
-        outcome = 'error';
-        res.end(errorFrame(e.toOpenAI()));
-        return outcome;
-      }
+      await write(convert(chunk));
       if (converter.finished && converter.finishReason === undefined) outcome = 'error';
     }
     if (clientGone(input.signal)) return 'client_gone';
@@ -103,7 +95,8 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
     return outcome;
   } catch (e) {
     if (clientGone(input.signal)) return 'client_gone';
-    const err = shuttingDown(input.signal) ? shutdownError() : duringBodyError(e, input.target);
+    // A ConversionError here is the parser refusing the upstream bytes (an event over the size limit).
+    const err = shuttingDown(input.signal) ? shutdownError() : isConversionError(e) ? e : duringBodyError(e, input.target);
     if (!converter.finished && !res.destroyed) res.end(errorFrame(err.toOpenAI()));
     return converter.finished ? outcome : 'error';
   } finally {
