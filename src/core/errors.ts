@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   ERR_BRIDGE_UPSTREAM_RESET: 'The upstream connection failed while the answer was being relayed.',
   ERR_BRIDGE_UPSTREAM_TOO_LARGE: 'A non-streamed upstream answer is larger than the bridge buffers (64 MiB).',
   ERR_BRIDGE_SHUTTING_DOWN: 'The bridge stopped while the request was in flight (streams end with this error object).',
+  ERR_BRIDGE_INTERNAL: 'The bridge failed to answer because of an internal error (the log has the details).',
   ERR_CONFIG_TARGETS_INVALID: 'The bridge targets configuration (file or environment) is invalid; the message names the path of the problem.',
 } as const;
 

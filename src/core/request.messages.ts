@@ -198,9 +198,11 @@ function trimFinalPrefill(messages: AnthropicMessage[]): void {
 
 /** Anthropic accepts at most 4 cache breakpoints; the last ones cover the longest prefix, so they stay. */
 function limitCacheBreakpoints(system: AnthropicBlock[], messages: AnthropicMessage[], ctx: RequestContext): void {
-  const marked = [...system, ...messages.flatMap((m) => m.content)].filter((b) => b.cache_control !== undefined);
+  const marked: AnthropicBlock[] = [];
+  for (const b of system) if (b.cache_control !== undefined) marked.push(b);
+  for (const m of messages) for (const b of m.content) if (b.cache_control !== undefined) marked.push(b);
   const excess = marked.length - 4;
   if (excess <= 0) return;
-  for (const b of marked.slice(0, excess)) delete b.cache_control;
+  for (let i = 0; i < excess; i++) delete marked[i].cache_control;
   ctx.warn('dropped', 'cache_control', `${excess} cache breakpoint(s) beyond Anthropic's limit of 4 were removed (the last 4 are kept)`);
 }

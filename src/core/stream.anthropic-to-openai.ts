@@ -232,12 +232,16 @@ export class StreamConverter {
     this.done = true;
   }
 
+  /** The chunk envelope up to the delta: identical for every chunk of the stream, so built once. */
+  private prefix: string | undefined;
+
   private chunk(delta: Obj, finish: FinishReason | null = null, choiceExtra?: Obj): string {
-    const choice: Obj = { index: 0, delta, logprobs: null, finish_reason: finish };
-    if (choiceExtra) Object.assign(choice, choiceExtra);
-    const body: Obj = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.state.clientModel, choices: [choice] };
-    if (this.state.includeUsage) body.usage = null;
-    return `data: ${JSON.stringify(body)}\n\n`;
+    if (this.prefix === undefined) {
+      this.prefix = `data: {"id":${JSON.stringify(this.id)},"object":"chat.completion.chunk","created":${this.created},"model":${JSON.stringify(this.state.clientModel)},"choices":[{"index":0,"delta":`;
+    }
+    let out = `${this.prefix}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}`;
+    if (choiceExtra) for (const [k, v] of Object.entries(choiceExtra)) out += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
+    return `${out}}]${this.state.includeUsage ? ',"usage":null' : ''}}\n\n`;
   }
 }
 
