@@ -54,6 +54,12 @@ const systemEnv: CoreEnv = {
   newId: (prefix) => `${prefix}${randomUUID().replace(/-/g, '')}`,
 };
 
+/** A bug, not a client or upstream problem: a 500 if nothing was sent yet, else cut the stream. */
+function failInternally(res: ServerResponse): void {
+  if (!res.headersSent) sendError(res, bridgeError('ERR_BRIDGE_INTERNAL', 'The bridge failed to answer this request.', 500, 'api_error'));
+  else if (!res.writableEnded) res.destroy();
+}
+
 function pickTarget(targets: TargetsConfig, name: string | undefined): BridgeTarget | undefined {
   const key = name ?? targets.defaultTarget;
   return key === undefined ? undefined : targets.targets.get(key);
@@ -131,9 +137,8 @@ export async function startBridge(opts: StartBridgeOptions): Promise<Bridge> {
       ({ target, result } = await answer(req, res, route, reqLog, controller.signal, startedAt));
     } catch (e) {
       reqLog.error({ err: e }, 'bridge request failed');
-      if (!res.headersSent) sendError(res, bridgeError('ERR_BRIDGE_UPSTREAM_RESET', 'The bridge failed to answer this request.', 500, 'api_error'));
-      else if (!res.writableEnded) res.destroy();
-      result = { status: 500, stream: false, errorType: 'internal' };
+      failInternally(res);
+      result = { status: 500, stream: false, errorType: 'ERR_BRIDGE_INTERNAL' };
     }
     const seconds = (clock() - startedAt) / 1000;
     const routeName = metricsRoute(route);
@@ -151,8 +156,7 @@ export async function startBridge(opts: StartBridgeOptions): Promise<Bridge> {
     const done = onRequest(req, res, controller).catch((e: unknown) => {
       // Only a bug gets here (answer() catches its own failures); the process must not go down with it.
       log.error({ err: e }, 'bridge request handler failed');
-      if (!res.headersSent) sendError(res, bridgeError('ERR_BRIDGE_UPSTREAM_RESET', 'The bridge failed to answer this request.', 500, 'api_error'));
-      else res.destroy();
+      failInternally(res);
     }).finally(() => inFlight.delete(controller));
     inFlight.set(controller, done);
   });
