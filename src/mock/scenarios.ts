@@ -92,8 +92,9 @@ export function answerFor(s: Scenario, body: Obj): Answer {
       return { content: [text(reason === 'refusal' ? 'I cannot help with' : reply)], stop_reason: reason, stop_sequence: reason === 'stop_sequence' ? 'STOP' : null, usage };
     }
     case 'long': {
+      // Exactly N text deltas of 8 characters when streamed (benchmarks count events).
       const n = Math.min(Math.max(Number(s.arg) || 100, 1), 100000);
-      return { content: [text(Array.from({ length: n }, (_, i) => `w${i} `).join(''))], stop_reason: 'end_turn', usage: { ...usage, output_tokens: n } };
+      return { content: [text('lorem ip'.repeat(n))], stop_reason: 'end_turn', usage: { ...usage, output_tokens: n } };
     }
     default:
       return { content: [text(reply)], stop_reason: 'end_turn', usage };
