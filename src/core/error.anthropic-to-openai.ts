@@ -20,7 +20,7 @@ const TYPE_MAP: Record<string, string> = {
 
 /** Anthropic error type -> OpenAI error type; unknown future types become api_error. */
 export function fromAnthropicErrorType(type: unknown): string {
-  return typeof type === 'string' && TYPE_MAP[type] ? TYPE_MAP[type] : 'api_error';
+  return typeof type === 'string' && Object.hasOwn(TYPE_MAP, type) ? TYPE_MAP[type] : 'api_error';
 }
 
 export function openAIError(message: string, type: string, code: string | null, param: string | null = null): OpenAIErrorBody {

@@ -57,7 +57,7 @@ function noteFields(body: Record<string, unknown>, ctx: RequestContext): void {
       continue;
     }
     if (key === 'audio') throw new ConversionError('ERR_REQUEST_UNSUPPORTED_FIELD', 'audio: Anthropic models cannot answer with audio.', { param: 'audio' });
-    ctx.unsupported(key, IGNORABLE[key] ?? 'not a field Anthropic knows');
+    ctx.unsupported(key, Object.hasOwn(IGNORABLE, key) ? IGNORABLE[key] : 'not a field Anthropic knows');
   }
 }
 
@@ -72,7 +72,8 @@ export function convertChatRequest(input: unknown, options: ResolvedOptions): Co
   const clientModel = body.model ?? options.default_model;
   if (typeof clientModel !== 'string' || clientModel === '') throw invalid('model', 'is required');
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') throw invalid('stream', 'must be a boolean');
-  const upstreamModel = options.model_aliases[clientModel] ?? clientModel;
+  // Own keys only: a client may send a model called `__proto__` or `constructor`.
+  const upstreamModel = Object.hasOwn(options.model_aliases, clientModel) ? options.model_aliases[clientModel] : clientModel;
   const ctx = new RequestContext(options, upstreamModel);
   checkN(body.n);
   noteFields(body, ctx);

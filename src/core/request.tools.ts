@@ -13,7 +13,7 @@ export class ToolNames {
   private readonly toUpstream = new Map<string, string>();
   private readonly used = new Set<string>();
   /** sanitised -> original, only for names that changed. */
-  readonly reverse: Record<string, string> = {};
+  readonly reverse: Record<string, string> = Object.create(null);
 
   upstream(original: string): string {
     const known = this.toUpstream.get(original);

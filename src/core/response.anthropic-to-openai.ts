@@ -21,7 +21,8 @@ export function completionId(messageId: unknown, env: CoreEnv): string {
 }
 
 export function restoreToolName(name: string, state: ResponseState): string {
-  return state.toolNames?.[name] ?? name;
+  // Own keys only: a tool may be called `constructor` or `__proto__`.
+  return state.toolNames && Object.hasOwn(state.toolNames, name) ? state.toolNames[name] : name;
 }
 
 function invalid(why: string): ConversionError {

@@ -87,7 +87,8 @@ export function answerFor(s: Scenario, body: Obj): Answer {
     case 'cache':
       return { content: [text(reply)], stop_reason: 'end_turn', usage: { ...usage, cache_creation_input_tokens: 100, cache_read_input_tokens: 400 } };
     case 'stop': {
-      const reason = STOP_REASONS[s.arg ?? 'end-turn'] ?? s.arg ?? 'end_turn';
+      const arg = s.arg ?? 'end-turn';
+      const reason = Object.hasOwn(STOP_REASONS, arg) ? STOP_REASONS[arg] : arg;
       if (reason === 'tool_use') return { content: [toolUse(body, 0)], stop_reason: reason, usage };
       return { content: [text(reason === 'refusal' ? 'I cannot help with' : reply)], stop_reason: reason, stop_sequence: reason === 'stop_sequence' ? 'STOP' : null, usage };
     }

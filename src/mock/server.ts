@@ -153,7 +153,7 @@ export async function startMockAnthropic(opts: MockOptions = {}): Promise<MockAn
     const b = body as Obj;
     const s = pickScenario(headers['x-mock-scenario'], b);
     if (s.name === 'error') {
-      const status = s.arg && ERROR_TYPES[s.arg] ? Number(s.arg) : 500;
+      const status = s.arg && Object.hasOwn(ERROR_TYPES, s.arg) ? Number(s.arg) : 500;
       const extra: Record<string, string> = status === 429 ? { 'retry-after': '7', 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': new Date(Date.now() + 60_000).toISOString() } : {};
       return sendError(res, mockError(status, s.arg === 'unknown' ? 'brand_new_error' : ERROR_TYPES[String(status)], `Mock ${s.arg ?? '500'} error.`), extra);
     }
