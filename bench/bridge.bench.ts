@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'undici';
 import { startChild, type Child } from './children';
+import { startPortkey } from './portkey';
 import { drive, ms, ratio, summarize, table } from './stats';
 
 const agent = new Agent({ connections: 2000, pipelining: 1 });
@@ -27,8 +28,8 @@ async function timeStream(url: string, body: object, headers: Record<string, str
 
 const direct = (mock: string, events: number) => (): Promise<StreamTiming> =>
   timeStream(`${mock}/v1/messages`, { model: 'claude-sonnet-4-5', max_tokens: 1000, stream: true, messages: [{ role: 'user', content: `[[mock:long:${events}]]` }] }, { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' });
-const viaBridge = (bridge: string, events: number) => (): Promise<StreamTiming> =>
-  timeStream(`${bridge}/v1/chat/completions`, { model: 'claude-sonnet-4-5', stream: true, messages: [{ role: 'user', content: `[[mock:long:${events}]]` }] }, { authorization: 'Bearer k' });
+const viaBridge = (bridge: string, events: number, extra: Record<string, string> = {}) => (): Promise<StreamTiming> =>
+  timeStream(`${bridge}/v1/chat/completions`, { model: 'claude-sonnet-4-5', max_tokens: 1000, stream: true, messages: [{ role: 'user', content: `[[mock:long:${events}]]` }] }, { authorization: 'Bearer k', ...extra });
 
 async function collect(n: number, concurrency: number, fn: () => Promise<StreamTiming>) {
   const timings: StreamTiming[] = [];
@@ -83,12 +84,37 @@ export async function bridgeSuite(quick: boolean) {
     figures.rssIdleMb = idle / 1048576;
     figures.rssLoadedMb = loaded / 1048576;
 
+    // The same first-chunk and throughput runs through the Portkey gateway, against the same mock.
+    const peer = quick ? undefined : await startPortkey(m);
+    let peerRows: Array<Array<string | number>> = [];
+    if (peer) {
+      try {
+        const via = (events: number) => viaBridge(peer.url, events, peer.headers);
+        await collect(20, 1, via(50));
+        const p1 = await collect(n, 1, via(50));
+        const pT = await collect(streams, 100, via(500));
+        const firstP = p1.timings.map((t) => t.firstMs);
+        const evP = pT.timings.reduce((sum, t) => sum + t.events, 0) / (pT.wallMs / 1000);
+        figures.portkeyAddedFirstChunkP50 = pct(firstP, 0.5) - pct(firstD, 0.5);
+        figures.portkeyAddedFirstChunkP99 = pct(firstP, 0.99) - pct(firstD, 0.99);
+        figures.ourThroughputOverPortkey = evB / evP;
+        peerRows = [
+          ['added first chunk p50', ms(figures.addedFirstChunkP50), ms(figures.portkeyAddedFirstChunkP50)],
+          ['added first chunk p99', ms(figures.addedFirstChunkP99), ms(figures.portkeyAddedFirstChunkP99)],
+          ['events/s, 100 concurrent streams', evB.toFixed(0), evP.toFixed(0)],
+          ['our throughput / Portkey', ratio(figures.ourThroughputOverPortkey), '1.00x'],
+        ];
+      } finally {
+        await peer.stop();
+      }
+    }
     const s = (xs: number[]) => summarize(xs, 1);
     text = table('Bridge vs the mock called directly (one stream at a time, 50 events)', ['path', 'first chunk p50', 'first chunk p99', 'per event p50'],
       [['mock direct', ms(s(firstD).p50), ms(s(firstD).p99), ms(perEventD)], ['through the bridge', ms(s(firstB).p50), ms(s(firstB).p99), ms(perEventB)],
         ['added by the bridge', ms(figures.addedFirstChunkP50), ms(figures.addedFirstChunkP99), ms(figures.addedPerEvent)]])
       + '\n' + table(`Throughput, 100 concurrent streams of 500 events (${streams} streams)`, ['path', 'events/s', 'ratio'], [['mock direct', evD.toFixed(0), '1.00x'], ['through the bridge', evB.toFixed(0), ratio(figures.throughputRatio)]])
-      + '\n' + table(`Bridge process memory with ${concurrent} concurrent slow streams (target < 200 MB at 1,000)`, ['state', 'RSS'], [['idle', `${figures.rssIdleMb.toFixed(0)} MB`], [`${concurrent} streams open`, `${figures.rssLoadedMb.toFixed(0)} MB`]]);
+      + '\n' + table(`Bridge process memory with ${concurrent} concurrent slow streams (target < 200 MB at 1,000)`, ['state', 'RSS'], [['idle', `${figures.rssIdleMb.toFixed(0)} MB`], [`${concurrent} streams open`, `${figures.rssLoadedMb.toFixed(0)} MB`]])
+      + (peerRows.length > 0 ? '\n' + table('Peer: Portkey gateway 1.15.2 (anthropic provider, same mock, same load)', ['measure', 'this bridge', 'Portkey'], peerRows) : '');
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     await agent.close();
