@@ -11,6 +11,7 @@ export { buildUpstreamHeaders, clientCredential, mergeBetas, type UpstreamHeader
 export { listModels, type ModelList } from './models';
 export { convertMessageResponse } from './response.anthropic-to-openai';
 export { StreamConverter, convertBufferedStream, messageToEvents } from './stream.anthropic-to-openai';
+export { accumulateStream, type Accumulated } from './stream.accumulate';
 export { SseParser, formatSse, type SseEvent, DEFAULT_MAX_SSE_EVENT } from './sse';
 export { convertUpstreamError, convertResponseHeaders, formatResetDuration, openAIError, fromAnthropicErrorType } from './error.anthropic-to-openai';
 export { fromAnthropicStopReason } from './stop-reason';

@@ -4,7 +4,7 @@
  * must give byte-identical output. The OpenAI SDK must then parse the result.
  */
 import { join } from 'node:path';
-import { SseParser, StreamConverter, convertBufferedStream, fixedEnv, resolveOptions, type ResponseState } from '../../src/core';
+import { SseParser, StreamConverter, accumulateStream, convertBufferedStream, convertMessageResponse, ConversionError, fixedEnv, resolveOptions, type ResponseState } from '../../src/core';
 import { caseDirs, readJson, readText, UPDATE, writeText } from '../helpers/golden';
 import { sdkIterateStream, sdkParseStream } from '../helpers/openai-sdk';
 
@@ -56,6 +56,28 @@ describe.each(caseDirs(ROOT))('stream golden %s', (name) => {
 
   it('gives identical output at seeded random split points', () => {
     for (const seed of [1, 42, 4242]) expect(runChunked(bytes, seededCuts(bytes.length, seed), state)).toBe(whole);
+  });
+
+  it('folds back into the same answer for a client that asked for JSON', async () => {
+    const errorLine = whole.split('\n').find((l) => l.startsWith('data: {"error"'));
+    let folded: ReturnType<typeof accumulateStream>;
+    try {
+      folded = accumulateStream(upstream);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConversionError);
+      expect(errorLine).toBeDefined();
+      return;
+    }
+    if (folded.kind === 'error') {
+      expect(errorLine).toContain(folded.error.message);
+      return;
+    }
+    const json = convertMessageResponse(folded.message, { ...state, stream: false }, options, fixedEnv());
+    const { final } = await sdkParseStream(whole);
+    expect(json.choices[0].finish_reason).toBe(final.choices[0].finish_reason);
+    expect(json.choices[0].message.content ?? '').toBe(final.choices[0].message.content ?? '');
+    expect((json.choices[0].message.tool_calls ?? []).map((c) => [c.id, c.function.name, JSON.parse(c.function.arguments)]))
+      .toEqual((final.choices[0].message.tool_calls ?? []).map((c) => c.type === 'function' && [c.id, c.function.name, JSON.parse(c.function.arguments)]));
   });
 
   it('is parsed by the official OpenAI SDK', async () => {

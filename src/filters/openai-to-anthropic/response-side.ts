@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import {
-  ConversionError, convertBufferedStream, convertMessageResponse, convertResponseHeaders, convertUpstreamError,
+  accumulateStream, ConversionError, convertBufferedStream, convertMessageResponse, convertResponseHeaders, convertUpstreamError,
   decodeResponseState, messageToEvents, StreamConverter, type CoreEnv, type ResolvedOptions, type ResponseState,
 } from '../../core';
 import type { Entry, FilterResponse, ResponseAction } from '../types';
@@ -43,7 +43,14 @@ export async function convertResponseCall(options: ResolvedOptions, res: FilterR
   }
   try {
     if (mediaType(upstreamHeaders['content-type']) === SSE_TYPE) {
-      return replace(res.status, SSE_TYPE, mapped, convertBufferedStream(text, state, options, env));
+      if (state.stream) return replace(res.status, SSE_TYPE, mapped, convertBufferedStream(text, state, options, env));
+      // The client asked for one JSON answer; the upstream streamed anyway: fold the stream back.
+      const folded = accumulateStream(text);
+      if (folded.kind === 'error') {
+        const err = convertUpstreamError(folded.error.type === 'overloaded_error' ? 529 : 500, JSON.stringify({ type: 'error', error: folded.error }), options);
+        return replace(err.status, JSON_TYPE, mapped, JSON.stringify(err.body));
+      }
+      return replace(res.status, JSON_TYPE, mapped, JSON.stringify(convertMessageResponse(folded.message, state, options, env)));
     }
     let message: unknown;
     try {

@@ -150,6 +150,23 @@ describe('response side', () => {
     expect(chunks[chunks.length - 1].usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 2 });
   });
 
+  it('folds a streamed answer into one chat.completion when the client asked for JSON', async () => {
+    const r = await rewrite(seed);
+    const ev = (type: string, o: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...o })}\n\n`;
+    const sse = ev('message_start', { message: { ...anthropicMessage, content: [], stop_reason: null, usage: { input_tokens: 12, output_tokens: 1 } } })
+      + ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) + ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'two' } })
+      + ev('content_block_stop', { index: 0 }) + ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } }) + ev('message_stop', {});
+    const resp = await h.apisix.httpRespCall({
+      routeKey: ROUTE_RESP, conf: conf(), request: { method: 'POST', path: '/v1/chat/completions', headers: r.request.headers },
+      upstream: { status: 200, headers: [['Content-Type', 'text/event-stream']], body: sse },
+    });
+    if (resp.kind !== 'response') throw new Error(resp.error);
+    expect(header(resp.headers, 'content-type')).toBe('application/json');
+    const completion = await sdkParseCompletion(resp.body.toString('utf8'));
+    expect(completion.choices[0].message.content).toBe('two');
+    expect(completion.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 3 });
+  });
+
   it('replays a JSON answer as a stream when the client asked for one', async () => {
     const r = await rewrite({ ...seed, stream: true });
     const resp = await h.apisix.httpRespCall({
