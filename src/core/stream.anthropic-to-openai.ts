@@ -54,6 +54,8 @@ export class StreamConverter {
 
   push(ev: SseEvent): string[] {
     if (this.done) return [];
+    const fast = this.deltaFastPath(ev);
+    if (fast !== undefined) return fast;
     let data: Obj;
     try {
       const parsed: unknown = JSON.parse(ev.data);
@@ -107,6 +109,45 @@ export class StreamConverter {
         break;
     }
     return out;
+  }
+
+  /**
+   * Text and tool-argument deltas are nearly every event of a stream. In Anthropic's exact serialisation
+   * their payload is one JSON string token that can be copied into the chunk as it is, without a parse
+   * and a re-serialise. Anything else (another field order, an unexpected block, a token that is not a
+   * plain string) takes the general path, so the output means the same either way.
+   */
+  private deltaFastPath(ev: SseEvent): string[] | undefined {
+    const d = ev.data;
+    if (!this.started || (ev.event !== 'content_block_delta' && ev.event !== 'message') || !d.startsWith(DELTA_HEAD)) return undefined;
+    let i = DELTA_HEAD.length;
+    let index = 0;
+    const digitsStart = i;
+    for (let c = d.charCodeAt(i); c >= 48 && c <= 57 && i - digitsStart < 9; c = d.charCodeAt(++i)) index = index * 10 + (c - 48);
+    if (i === digitsStart) return undefined;
+    const isText = d.startsWith(TEXT_DELTA_MID, i);
+    if (!isText && !d.startsWith(JSON_DELTA_MID, i)) return undefined;
+    const start = i + (isText ? TEXT_DELTA_MID : JSON_DELTA_MID).length - 1;
+    const end = d.length - 2;
+    if (end <= start + 1 || d.charCodeAt(end - 1) !== 34 || !d.endsWith('}}')) return undefined;
+    for (let j = start + 1; j < end - 1; j++) {
+      const c = d.charCodeAt(j);
+      if (c === 92) j++;
+      else if (c === 34 || c < 32) return undefined;
+    }
+    if (d.charCodeAt(end - 2) === 92 && !evenBackslashesBefore(d, end - 1)) return undefined;
+    const block = this.blocks.get(index);
+    const token = d.slice(start, end);
+    const empty = token === '""';
+    if (isText) {
+      if (!block || block.kind !== 'text') return undefined;
+      return empty ? [] : [this.rawChunk(`{"content":${token}}`)];
+    }
+    if (!block || (block.kind !== 'tool' && block.kind !== 'json')) return undefined;
+    if (empty) return [];
+    if (block.kind === 'json') return [this.rawChunk(`{"content":${token}}`)];
+    block.sentArgs = true;
+    return [this.rawChunk(`{"tool_calls":[{"index":${block.ordinal},"function":{"arguments":${token}}}]}`)];
   }
 
   /** Upstream EOF. A stream that got its finish but lost message_stop still ends normally. */
@@ -236,13 +277,28 @@ export class StreamConverter {
   private prefix: string | undefined;
 
   private chunk(delta: Obj, finish: FinishReason | null = null, choiceExtra?: Obj): string {
+    return this.rawChunk(JSON.stringify(delta), finish, choiceExtra);
+  }
+
+  private rawChunk(deltaJson: string, finish: FinishReason | null = null, choiceExtra?: Obj): string {
     if (this.prefix === undefined) {
       this.prefix = `data: {"id":${JSON.stringify(this.id)},"object":"chat.completion.chunk","created":${this.created},"model":${JSON.stringify(this.state.clientModel)},"choices":[{"index":0,"delta":`;
     }
-    let out = `${this.prefix}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}`;
+    let out = `${this.prefix}${deltaJson},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}`;
     if (choiceExtra) for (const [k, v] of Object.entries(choiceExtra)) out += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
     return `${out}}]${this.state.includeUsage ? ',"usage":null' : ''}}\n\n`;
   }
+}
+
+const DELTA_HEAD = '{"type":"content_block_delta","index":';
+const TEXT_DELTA_MID = ',"delta":{"type":"text_delta","text":"';
+const JSON_DELTA_MID = ',"delta":{"type":"input_json_delta","partial_json":"';
+
+/** True when the character at `pos` is preceded by an even number of backslashes (so it is not escaped). */
+function evenBackslashesBefore(s: string, pos: number): boolean {
+  let n = 0;
+  for (let k = pos - 1; k >= 0 && s.charCodeAt(k) === 92; k--) n++;
+  return n % 2 === 0;
 }
 
 const KNOWN = new Set(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop', 'error']);
