@@ -242,9 +242,13 @@ export function needsMockTarget(config: TargetsConfig): boolean {
   return config.targets.size === 0;
 }
 
+/** Models the built-in mock lists on /v1/models, so that chat UIs pointed at the demo have something to pick. */
+export const MOCK_MODELS = ['claude-sonnet-4-5', 'claude-haiku-4-5'];
+
 /** The config with a default target pointing at the built-in mock (credentials from the client). */
 export function withMockTarget(config: TargetsConfig, mockUrl: string): TargetsConfig {
-  const mock = resolveTargets({ targets: { [DEFAULT_TARGET_NAME]: { base_url: mockUrl } } }, { source: 'built-in mock' });
+  const model_aliases = Object.fromEntries(MOCK_MODELS.map((m) => [m, m]));
+  const mock = resolveTargets({ targets: { [DEFAULT_TARGET_NAME]: { base_url: mockUrl, options: { model_aliases } } } }, { source: 'built-in mock' });
   const targets = new Map(config.targets);
   targets.set(DEFAULT_TARGET_NAME, mock.targets.get(DEFAULT_TARGET_NAME)!);
   return { ...config, targets, defaultTarget: DEFAULT_TARGET_NAME };

@@ -127,5 +127,7 @@ describe('environment', () => {
     expect(needsMockTarget(withMock)).toBe(false);
     expect(withMock.defaultTarget).toBe('default');
     expect(withMock.targets.get('default')!.origin).toBe('http://127.0.0.1:5555');
+    // Chat UIs call /v1/models first: the demo target lists the mock's models.
+    expect(Object.keys(withMock.targets.get('default')!.options.model_aliases)).toEqual(['claude-sonnet-4-5', 'claude-haiku-4-5']);
   });
 });
