@@ -142,6 +142,26 @@ describe('T1 and T2 routes driven end to end', () => {
     expect(completion.choices[0].message.content).toBe('You said: What is 1+1?');
   });
 
+  it.each(['t1-direct', 't2-loopback'])('%s: tools across two turns: the second turn sends back what the first returned', async (t) => {
+    const tools = [{ type: 'function' as const, function: { name: 'weather.get', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    const first = await roundTrip(t, { model: 'gpt-4o', tools, messages: [{ role: 'user', content: '[[mock:tool]] weather in Paris?' }] });
+    const c1 = await sdkParseCompletion(first.body.toString('utf8'));
+    expect(c1.choices[0].finish_reason).toBe('tool_calls');
+    const call = c1.choices[0].message.tool_calls![0];
+    expect(call.type === 'function' && call.function.name).toBe('weather.get');
+    const before = mock.received.length;
+    const second = await roundTrip(t, {
+      model: 'gpt-4o', tools,
+      messages: [{ role: 'user', content: 'weather in Paris?' }, c1.choices[0].message, { role: 'tool', tool_call_id: call.id, content: 'Sunny, 21 C' }],
+    });
+    expect(second.status).toBe(200);
+    const sent = mock.received[before].body as { messages: Array<{ role: string; content: Array<Record<string, unknown>> }> };
+    expect(sent.messages[1].content[0]).toMatchObject({ type: 'tool_use', id: call.id, name: 'weather_get' });
+    expect(sent.messages[2].content[0]).toMatchObject({ type: 'tool_result', tool_use_id: call.id });
+    const c2 = await sdkParseCompletion(second.body.toString('utf8'));
+    expect(c2.choices[0].message.content).toBe('You said: (nothing)');
+  });
+
   it.each(['t1-direct', 't2-loopback'])('%s: a streamed request comes back as a complete chunk stream', async (t) => {
     const resp = await roundTrip(t, { model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: '[[mock:parallel-tools]] go' }], tools: [{ type: 'function', function: { name: 'get.weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }] });
     const { final } = await sdkParseStream(resp.body.toString('utf8'));
