@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
+import { inlineImageUrls } from './image-fetch';
 import {
   convertChatRequest, convertMessageResponse, convertResponseHeaders, convertUpstreamError, isConversionError,
   ConversionError, SseParser, StreamConverter, type ConvertedRequest, type CoreEnv,
@@ -73,10 +74,25 @@ function parseAndConvert(raw: Buffer, target: BridgeTarget, deps: ChatDeps, log:
   return converted;
 }
 
+/** Image URLs are fetched and inlined first, for targets whose host refuses URL sources. */
+async function convertWithFetchedImages(raw: Buffer, target: BridgeTarget, deps: ChatDeps, log: Logger, signal: AbortSignal): Promise<ConvertedRequest> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ConversionError('ERR_REQUEST_NOT_JSON', 'The request body is not valid JSON.');
+  }
+  const inlined = await inlineImageUrls(json, target.fetchImages!, signal);
+  return parseAndConvert(Buffer.from(JSON.stringify(inlined)), target, deps, log);
+}
+
 export async function handleChat(req: IncomingMessage, res: ServerResponse, target: BridgeTarget, deps: ChatDeps, log: Logger, signal: AbortSignal, startedAt: number): Promise<ChatResult> {
   let converted: ConvertedRequest;
   try {
-    converted = parseAndConvert(await readBody(req, deps.maxBodyBytes, signal), target, deps, log);
+    const raw = await readBody(req, deps.maxBodyBytes, signal);
+    converted = target.fetchImages
+      ? await convertWithFetchedImages(raw, target, deps, log, signal)
+      : parseAndConvert(raw, target, deps, log);
   } catch (e) {
     if (e instanceof BodyTooLargeError) {
       const err = bodyTooLarge(e.limit);

@@ -47,6 +47,15 @@ export const targetSchema = {
       },
     },
     max_connections: { type: 'integer', minimum: 1, maximum: 65536 },
+    fetch_image_urls: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        max_bytes: { type: 'integer', minimum: 1024, maximum: 33554432 },
+        timeout_ms: { type: 'integer', minimum: 100, maximum: 120000 },
+        allow_private: { type: 'boolean' },
+      },
+    },
   },
 } as const;
 

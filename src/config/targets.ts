@@ -20,6 +20,8 @@ export interface TargetFileEntry {
   timeouts?: { connect_ms?: number; headers_ms?: number; body_ms?: number };
   tls?: { servername?: string; ca_file?: string; reject_unauthorized?: boolean };
   max_connections?: number;
+  /** Download http(s) image URLs and inline them (hosts that refuse URL sources). */
+  fetch_image_urls?: { max_bytes?: number; timeout_ms?: number; allow_private?: boolean };
 }
 
 export type CredentialHeader = 'authorization' | 'x-api-key' | 'api-key';
@@ -46,6 +48,8 @@ export interface BridgeTarget {
   readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number };
   readonly tls: { readonly servername?: string; readonly ca?: string; readonly rejectUnauthorized: boolean };
   readonly maxConnections: number;
+  /** Set when image URLs are fetched and inlined before conversion. */
+  readonly fetchImages?: { readonly maxBytes: number; readonly timeoutMs: number; readonly allowPrivate: boolean };
 }
 
 export interface TargetsConfig {
@@ -115,6 +119,12 @@ function resolveTarget(name: string, entry: TargetFileEntry, env: Env, source: s
     },
     tls: { servername: entry.tls?.servername, ca, rejectUnauthorized: entry.tls?.reject_unauthorized ?? true },
     maxConnections: entry.max_connections ?? DEFAULT_MAX_CONNECTIONS,
+    fetchImages: entry.fetch_image_urls && {
+      // Anthropic's own limit for a base64 image is 5 MB.
+      maxBytes: entry.fetch_image_urls.max_bytes ?? 5 * 1024 * 1024,
+      timeoutMs: entry.fetch_image_urls.timeout_ms ?? 10_000,
+      allowPrivate: entry.fetch_image_urls.allow_private ?? false,
+    },
   };
 }
 

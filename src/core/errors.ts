@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   ERR_CONTENT_UNSUPPORTED: 'A content part cannot be converted (unknown part type, or input_audio while `input_audio` is `reject`).',
   ERR_IMAGE_MEDIA_TYPE: 'An image or file has a media type Anthropic does not accept (jpeg, png, gif, webp; PDF and plain text as documents).',
   ERR_IMAGE_URL: 'An image URL is neither a data: URL nor an http(s) URL, or the data: URL is malformed.',
+  ERR_IMAGE_FETCH: 'An image URL could not be fetched and inlined (target option fetch_image_urls): private address, too large, too slow, not an image, or too many.',
   ERR_TOOL_CALL_ID_MISSING: 'A tool message has no tool_call_id.',
   ERR_TOOL_ARGUMENTS_INVALID: 'tool_call arguments are not a JSON object while `invalid_tool_arguments` is `reject`.',
   ERR_TOOL_ORPHAN_RESULT: 'A tool result answers no tool call of the previous assistant turn, or a tool call has no result.',
