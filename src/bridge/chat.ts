@@ -57,13 +57,15 @@ async function readLimited(body: Readable, limit: number): Promise<Buffer | unde
   return Buffer.concat(chunks, size);
 }
 
-function parseAndConvert(raw: Buffer, target: BridgeTarget, deps: ChatDeps, log: Logger): ConvertedRequest {
-  let json: unknown;
+function parseJson(raw: Buffer): unknown {
   try {
-    json = JSON.parse(raw.toString('utf8'));
+    return JSON.parse(raw.toString('utf8'));
   } catch {
     throw new ConversionError('ERR_REQUEST_NOT_JSON', 'The request body is not valid JSON.');
   }
+}
+
+function convert(json: unknown, target: BridgeTarget, deps: ChatDeps, log: Logger): ConvertedRequest {
   const started = deps.clock();
   const converted = convertChatRequest(json, target.options);
   deps.metrics?.recordConversion('request', (deps.clock() - started) / 1000);
@@ -74,25 +76,12 @@ function parseAndConvert(raw: Buffer, target: BridgeTarget, deps: ChatDeps, log:
   return converted;
 }
 
-/** Image URLs are fetched and inlined first, for targets whose host refuses URL sources. */
-async function convertWithFetchedImages(raw: Buffer, target: BridgeTarget, deps: ChatDeps, log: Logger, signal: AbortSignal): Promise<ConvertedRequest> {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new ConversionError('ERR_REQUEST_NOT_JSON', 'The request body is not valid JSON.');
-  }
-  const inlined = await inlineImageUrls(json, target.fetchImages!, signal);
-  return parseAndConvert(Buffer.from(JSON.stringify(inlined)), target, deps, log);
-}
-
 export async function handleChat(req: IncomingMessage, res: ServerResponse, target: BridgeTarget, deps: ChatDeps, log: Logger, signal: AbortSignal, startedAt: number): Promise<ChatResult> {
   let converted: ConvertedRequest;
   try {
-    const raw = await readBody(req, deps.maxBodyBytes, signal);
-    converted = target.fetchImages
-      ? await convertWithFetchedImages(raw, target, deps, log, signal)
-      : parseAndConvert(raw, target, deps, log);
+    const json = parseJson(await readBody(req, deps.maxBodyBytes, signal));
+    // Targets whose host refuses URL image sources get the images inlined before conversion.
+    converted = convert(target.fetchImages ? await inlineImageUrls(json, target.fetchImages, signal) : json, target, deps, log);
   } catch (e) {
     if (e instanceof BodyTooLargeError) {
       const err = bodyTooLarge(e.limit);

@@ -7,9 +7,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { listModels, type CoreEnv } from '../core';
+import { systemEnv } from '../config/system-env';
 import type { BridgeTarget, TargetsConfig } from '../config/targets';
 import type { Metrics } from '../health/metrics';
 import { CLIENT_GONE, SHUTDOWN } from './abort';
@@ -49,10 +49,6 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const systemEnv: CoreEnv = {
-  now: () => Date.now(),
-  newId: (prefix) => `${prefix}${randomUUID().replace(/-/g, '')}`,
-};
 
 /** A bug, not a client or upstream problem: a 500 if nothing was sent yet, else cut the stream. */
 function failInternally(res: ServerResponse): void {
@@ -66,7 +62,7 @@ function pickTarget(targets: TargetsConfig, name: string | undefined): BridgeTar
 }
 
 export async function startBridge(opts: StartBridgeOptions): Promise<Bridge> {
-  const env = opts.env ?? systemEnv;
+  const env = opts.env ?? systemEnv();
   const clock = opts.clock ?? (() => performance.now());
   const pools = new UpstreamPools(opts.dispatcherFor);
   const inFlight = new Map<AbortController, Promise<void>>();

@@ -1,6 +1,6 @@
 /** Small shared pieces of the filter's request and response sides. */
 import type { Entry } from '../types';
-import type { OpenAIErrorBody } from '../../core';
+import { openAIError } from '../../core';
 
 /** First value per lower-cased header name. */
 export function headerRecord(entries: readonly Entry[]): Record<string, string> {
@@ -19,12 +19,9 @@ export function mediaType(contentType: string | undefined): string {
 
 export const JSON_TYPE = 'application/json';
 
-export function jsonErrorBody(body: OpenAIErrorBody): string {
-  return JSON.stringify(body);
-}
-
+/** An OpenAI error object, serialised. */
 export function errorBody(message: string, type: string, code: string | null, param: string | null = null): string {
-  return JSON.stringify({ error: { message, type, param, code } });
+  return JSON.stringify(openAIError(message, type, code, param));
 }
 
 /** The ctx.var name APISIX exposes for a request header (`http_` + lower-case, `-` -> `_`). */
